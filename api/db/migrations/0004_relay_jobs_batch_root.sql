@@ -1,0 +1,1 @@
+CREATE INDEX "relay_jobs_batch_root_idx" ON "relay_jobs" USING btree ("batch_root");

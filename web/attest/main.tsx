@@ -1,0 +1,4 @@
+import { mountPage } from "../shared/mount";
+import { AttestPage } from "./attest-page";
+
+mountPage(() => <AttestPage root="../" />);

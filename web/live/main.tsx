@@ -1,0 +1,4 @@
+import { mountPage } from "../shared/mount";
+import { LivePage } from "./live-page";
+
+mountPage(() => <LivePage />);

@@ -1,0 +1,4 @@
+import { mountPage } from "../shared/mount";
+import { OrganisationPage } from "./organisation-page";
+
+mountPage(() => <OrganisationPage root="../" />);

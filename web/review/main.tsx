@@ -1,0 +1,4 @@
+import { mountPage } from "../shared/mount";
+import { ReviewPage } from "./review-page";
+
+mountPage(() => <ReviewPage root="../" />);

@@ -1,0 +1,4 @@
+import { mountPage } from "../shared/mount";
+import { VerifyPage } from "./verify-page";
+
+mountPage(() => <VerifyPage root="../" />);
