@@ -8,7 +8,7 @@ import { claimDigest, newSalt } from "../../sdk/hashing";
 import type { TypedData } from "../../sdk/eip712";
 import { deployFederation, freePort, startAnvil, type AnvilNode, type Federation } from "./helpers/chain";
 import { signTyped } from "./helpers/signing";
-import { eventually } from "./helpers/stack";
+import { dropSchema, eventually } from "./helpers/stack";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -73,13 +73,8 @@ describe("api as a process: crashes, restarts, signals", function () {
     for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await node?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
-    if (env?.DATABASE_SCHEMA && process.env.DATABASE_URL) {
-      const pg = await import("pg");
-      const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${env.DATABASE_SCHEMA}" cascade`);
-      await client.end();
-    }
+    if (env?.DATABASE_SCHEMA && process.env.DATABASE_URL)
+      await dropSchema(process.env.DATABASE_URL, env.DATABASE_SCHEMA);
   });
 
   async function start(extra: Record<string, string> = {}): Promise<ApiProcess> {

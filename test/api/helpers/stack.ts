@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import pg from "pg";
 import type { Deployment } from "../../../sdk/deployment";
 import { silentLogger } from "../../../sdk/server";
 import { startApiService, type ApiService } from "../../../api/service";
@@ -60,12 +60,25 @@ export async function startStack(options: {
     checker,
     async stop(stopOptions = {}) {
       await server.close();
-      if (stopOptions.dropSchema !== false && config.databaseSchema) {
-        await service.database.db.execute(sql.raw(`drop schema if exists "${config.databaseSchema}" cascade`));
-      }
+      // The relayer and indexer keep querying their schema until the service stops: dropping it under them can
+      // deadlock (PostgreSQL aborts one side), so the schema goes only once nothing uses it, on a connection of its own.
       await service.stop();
+      if (stopOptions.dropSchema !== false && config.databaseUrl && config.databaseSchema) {
+        await dropSchema(config.databaseUrl, config.databaseSchema);
+      }
     },
   };
+}
+
+/** Drops a test's PostgreSQL schema on a short-lived connection (call it once nothing else uses the schema). */
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Polls `check` until it returns a truthy value or the timeout passes. */
