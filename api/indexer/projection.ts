@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { ORG_KIND_NAMES, ATTESTATION_POLICY_NAMES, enumName } from "../../sdk/status";
 import { SIGNED_BATCH_JOB } from "../batches/signed-batch.job";
 import type { ApiDatabase } from "../db/database";
@@ -14,6 +14,7 @@ import {
   organisationKeys,
   organisations,
   relayJobs,
+  relayTransactions,
   revocations,
   schemas,
   signedBatchLeaves,
@@ -394,45 +395,19 @@ export async function projectEvent(tx: Tx, event: IndexedEvent): Promise<void> {
 
 /**
  * Undoes everything above `ancestor`: append-only rows are deleted by block, mutable tables are
- * rebuilt by replaying the remaining event log. Relay jobs anchored above it go back to `submitted`
- * so the relayer checks them again.
+ * rebuilt by replaying the remaining event log. What the relayer recorded above it is sent again
+ * (see `reopenRelayWork`).
  */
 export async function rollbackTo(tx: Tx, ancestor: number): Promise<void> {
   const undone = await tx
     .select({ name: chainEvents.name, args: chainEvents.args })
     .from(chainEvents)
     .where(gt(chainEvents.blockNumber, ancestor));
-  const attestedUids = undone.filter((row) => row.name === "Attested").map((row) => String(row.args.uid));
-  const roots = undone.filter((row) => row.name === "BatchAnchored").map((row) => String(row.args.root));
-  const signedRoots = undone.filter((row) => row.name === "SignedBatchAnchored").map((row) => String(row.args.root));
   for (const table of [attestations, revocations, batches, lotCommitments, lotFlags]) {
     await tx.delete(table).where(gt(table.blockNumber, ancestor));
   }
   await tx.delete(chainEvents).where(gt(chainEvents.blockNumber, ancestor));
-  if (attestedUids.length > 0) {
-    await tx
-      .update(relayJobs)
-      .set({ status: "submitted", updatedAt: new Date() })
-      .where(and(eq(relayJobs.kind, "attest"), inArray(relayJobs.uid, attestedUids), eq(relayJobs.status, "anchored")));
-  }
-  if (roots.length > 0) {
-    await tx
-      .update(relayJobs)
-      .set({ status: "submitted", updatedAt: new Date() })
-      .where(and(inArray(relayJobs.batchRoot, roots), eq(relayJobs.status, "anchored")));
-  }
-  if (signedRoots.length > 0) {
-    await tx
-      .update(relayJobs)
-      .set({ status: "submitted", updatedAt: new Date() })
-      .where(
-        and(
-          eq(relayJobs.kind, SIGNED_BATCH_JOB),
-          inArray(relayJobs.uid, signedRoots),
-          eq(relayJobs.status, "anchored"),
-        ),
-      );
-  }
+  await reopenRelayWork(tx, ancestor, undone);
   for (const table of [organisations, organisationKeys, accreditations, schemas, endorsements]) {
     await tx.delete(table);
   }
@@ -455,4 +430,72 @@ export async function rollbackTo(tx: Tx, ancestor: number): Promise<void> {
       args,
     });
   }
+}
+
+/**
+ * Relay work whose record a reorg took off the chain goes back to the relayer, so that it is recorded
+ * again, once:
+ * - the relayer's own transactions mined above `ancestor` are pending again (their jobs `submitted`):
+ *   the relayer finds them mined on the new branch, or re-broadcasts the same signed bytes (same
+ *   nonce, same hash), never a second transaction;
+ * - jobs marked done by an undone event someone else's transaction carried (or settled as "already
+ *   done" by a reverted transaction of ours) are queued again: the relayer sends them itself, or
+ *   settles them as already done if that transaction comes back first.
+ */
+async function reopenRelayWork(tx: Tx, ancestor: number, undone: Array<{ name: string; args: unknown }>) {
+  const argOf = (name: string, key: string) =>
+    undone.filter((row) => row.name === name).map((row) => String((row.args as Record<string, unknown>)[key]));
+  const reopened = await tx
+    .update(relayTransactions)
+    .set({ status: "pending", blockNumber: null, lastBroadcastAt: null })
+    .where(and(eq(relayTransactions.status, "mined"), gt(relayTransactions.blockNumber, ancestor)))
+    .returning({ id: relayTransactions.id });
+  if (reopened.length > 0) {
+    await tx
+      .update(relayJobs)
+      .set({ status: "submitted", updatedAt: new Date() })
+      .where(
+        and(
+          inArray(
+            relayJobs.transactionId,
+            reopened.map((row) => row.id),
+          ),
+          eq(relayJobs.status, "anchored"),
+        ),
+      );
+  }
+  const attestedUids = argOf("Attested", "uid");
+  const roots = argOf("BatchAnchored", "root");
+  const signedRoots = argOf("SignedBatchAnchored", "root");
+  const recordedBy = [
+    attestedUids.length > 0 ? and(eq(relayJobs.kind, "attest"), inArray(relayJobs.uid, attestedUids)) : undefined,
+    roots.length > 0 ? inArray(relayJobs.batchRoot, roots) : undefined,
+    signedRoots.length > 0 ? and(eq(relayJobs.kind, SIGNED_BATCH_JOB), inArray(relayJobs.uid, signedRoots)) : undefined,
+  ].filter((condition) => condition !== undefined);
+  if (recordedBy.length === 0) return;
+  const stale = await tx
+    .select({ id: relayJobs.id, batchRoot: relayJobs.batchRoot, sent: relayTransactions.status })
+    .from(relayJobs)
+    .leftJoin(relayTransactions, eq(relayTransactions.id, relayJobs.transactionId))
+    .where(and(eq(relayJobs.status, "anchored"), or(...recordedBy)));
+  const waiting = stale.filter((job) => job.sent === "pending").map((job) => job.id);
+  const again = stale.filter((job) => job.sent !== "pending");
+  if (waiting.length > 0) {
+    await tx
+      .update(relayJobs)
+      .set({ status: "submitted", updatedAt: new Date() })
+      .where(inArray(relayJobs.id, waiting));
+  }
+  if (again.length === 0) return;
+  const oldRoots = [...new Set(again.flatMap((job) => (job.batchRoot ? [job.batchRoot] : [])))];
+  if (oldRoots.length > 0) await tx.delete(leaves).where(inArray(leaves.root, oldRoots));
+  await tx
+    .update(relayJobs)
+    .set({ status: "queued", transactionId: null, batchRoot: null, updatedAt: new Date() })
+    .where(
+      inArray(
+        relayJobs.id,
+        again.map((job) => job.id),
+      ),
+    );
 }

@@ -474,4 +474,74 @@ describe("api signed batches: one signature over many attestations (anvil + real
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  // Last in this file: these take blocks off the shared node's chain.
+  describe("after a reorg takes the record off the chain", () => {
+    /** Replaces every block after `snapshot` by a longer branch without them. */
+    async function reorgTo(snapshot: string): Promise<void> {
+      await node.rpc("evm_revert", [snapshot]);
+      await node.rpc("anvil_mine", ["0x3"]);
+    }
+
+    async function recordedAgain(root: string, unlike: SignedBatchState): Promise<SignedBatchState> {
+      return eventually(
+        async () => {
+          const state = (await request(`/v1/batches/${root}`)).body as SignedBatchState;
+          if (state.state === "failed") throw new Error(`batch failed: ${state.error}`);
+          return state.state === "recorded" && state.blockNumber !== unlike.blockNumber ? state : undefined;
+        },
+        60_000,
+        `batch ${root} recorded again`,
+      );
+    }
+
+    async function expectRecordedOnce(root: string, signer: string, digest: string): Promise<void> {
+      const registry = federation.fontaine.attestationRegistry;
+      const events = await registry.queryFilter(registry.filters.SignedBatchAnchored(root), 0, "latest");
+      expect(events).to.have.length(1);
+      expect((await registry.signedBatch(root)).signer).to.equal(signer);
+      const verified = await request("/v1/verify", { method: "POST", json: { digest } });
+      expect((verified.body as { verdict: string }).verdict).to.equal("VALID");
+    }
+
+    it("should broadcast the same transaction again when the API's own record is taken off", async () => {
+      const leaves = leavesOf(5);
+      const { tree, body } = await signBatch(federation.supplier.key, federation.selfSchema, leaves);
+      const snapshot = await node.rpc<string>("evm_snapshot");
+      const accepted = await request("/v1/batches", { method: "POST", json: body });
+      expect(accepted.status, accepted.text).to.equal(202);
+      const first = await recorded(tree.root);
+
+      await reorgTo(snapshot);
+      const again = await recordedAgain(tree.root, first);
+      // The same signed bytes (same nonce, same hash): never a second transaction.
+      expect(again.txHash).to.equal(first.txHash);
+      await expectRecordedOnce(tree.root, federation.supplier.key.address, leaves[3]!.digest);
+    });
+
+    it("should send a batch itself when the record someone else made is taken off", async () => {
+      const leaves = leavesOf(4);
+      const { tree, typedData, signature, body } = await signBatch(
+        federation.certifier.key,
+        federation.certifiedSchema,
+        leaves,
+      );
+      const snapshot = await node.rpc<string>("evm_snapshot");
+      const receipt = await anchorElsewhere(typedData, federation.certifier.key.address, signature);
+      await eventually(
+        async () => (stack.service.indexer.status().cursorBlock ?? 0) >= receipt.blockNumber,
+        30_000,
+        `indexer past block ${receipt.blockNumber}`,
+      );
+      const accepted = await request("/v1/batches", { method: "POST", json: body });
+      expect(accepted.status, accepted.text).to.equal(202);
+      const first = accepted.body as SignedBatchState;
+      expect([first.state, first.txHash]).to.deep.equal(["recorded", receipt.hash.toLowerCase()]);
+
+      await reorgTo(snapshot);
+      const again = await recordedAgain(tree.root, first);
+      expect(again.txHash).to.not.equal(first.txHash);
+      await expectRecordedOnce(tree.root, federation.certifier.key.address, leaves[2]!.digest);
+    });
+  });
 });
