@@ -86,10 +86,14 @@ function AdmitForm({ actor, onChanged }: { actor: Actor; onChanged: Changed }) {
     const profile = profileOf({ ...fields, kind });
     const id = randomBytes32();
     setAdmitted({ id, profile });
-    const done = await action.run({ kind: "admit", org: id, organisationKind: kind, profile }, async () => {
-      await until(async () => (await loadOrganisation(actor.root, id)) !== null);
-      await apiCall(actor.root, `v1/organisations/${id}/profile`, { method: "PUT", body: profile });
-    });
+    // The profile is stored once the API knows the organisation: asked again until it is (a refusal is retried too).
+    const done = await action.run({ kind: "admit", org: id, organisationKind: kind, profile }, () =>
+      until(async () => {
+        if ((await loadOrganisation(actor.root, id)) === null) return false;
+        const answer = await apiCall(actor.root, `v1/organisations/${id}/profile`, { method: "PUT", body: profile });
+        return answer.status === 200;
+      }),
+    );
     if (done) {
       setFields({ name: "", city: "", country: "", website: "" });
       await onChanged();

@@ -15,7 +15,7 @@ export interface Actor extends ContractActor {
 export function useAction(actor: Actor | null) {
   const action = useContractAction(actor, refusalOf);
 
-  function run(organisationAction: OrganisationAction, settled: () => Promise<void>): Promise<boolean> {
+  function run(organisationAction: OrganisationAction, settled: () => Promise<boolean>): Promise<boolean> {
     if (!actor) return Promise.resolve(false);
     const call = callOf(organisationAction, actor.deployment.contracts);
     const mine = maySend(organisationAction, actor.address, actor.isGovernor);

@@ -41,6 +41,7 @@ export function ActionOutcome<Refusal extends string>({
             <StatusBadge status="ok" label={t("action.progress.doneBadge")} /> {done}
           </p>
         )}
+        {state.phase === "done" && !state.shown && <p data-not-shown>{t("action.progress.notShownYet")}</p>}
       </div>
       {state.phase === "failed" && (
         <div class="card problem" role="alert">

@@ -13,7 +13,7 @@ export type ContractActionState<Refusal extends string = string> =
   | { phase: "signing" }
   | { phase: "recording" }
   | { phase: "updating" }
-  | { phase: "done" }
+  | { phase: "done"; shown: boolean }
   | { phase: "prepared"; call: ContractCall; governor: string }
   | { phase: "refused"; refusal: Refusal }
   | { phase: "failed" }
@@ -33,7 +33,7 @@ export function isBusy(state: ContractActionState): boolean {
 
 /**
  * One change's life: simulated first, then sent from the wallet and followed until recorded, then `settled()` waits
- * until the API shows it. With `prepareFor` (the governors' account), the account may not send it itself: the call is
+ * until the API shows it (false: recorded, but the API did not show it in time — the page says so). With `prepareFor` (the governors' account), the account may not send it itself: the call is
  * checked as that account and prepared for the governors' multisig instead, unless the chain would refuse it for
  * another reason than permission. `refusalOf` reads revert data; it must answer "notAllowed" for a missing permission.
  */
@@ -45,7 +45,7 @@ export function useContractAction<Refusal extends string>(
 
   async function run(
     call: ContractCall,
-    settled: () => Promise<void>,
+    settled: () => Promise<boolean>,
     options: { prepareFor?: string } = {},
   ): Promise<boolean> {
     if (!actor) return false;
@@ -75,8 +75,7 @@ export function useContractAction<Refusal extends string>(
         return false;
       }
       setState({ phase: "updating" });
-      await settled();
-      setState({ phase: "done" });
+      setState({ phase: "done", shown: await settled() });
       return true;
     } catch (error) {
       setState({ phase: "walletProblem", problem: walletProblemOf(error) });
@@ -87,15 +86,16 @@ export function useContractAction<Refusal extends string>(
   return { state, run, reset: () => setState({ phase: "idle" }) };
 }
 
-/** Asks `check` every second until it answers true (or `timeoutMs` passed: the page then shows what it has). */
-export async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/** Asks `check` every `intervalMs` until it answers true; false once `timeoutMs` passed without it. */
+export async function until(check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 1000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      if (await check()) return;
+      if (await check()) return true;
     } catch {
       // the API did not answer this time: ask again
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+  return false;
 }
