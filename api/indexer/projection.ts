@@ -435,9 +435,9 @@ export async function rollbackTo(tx: Tx, ancestor: number): Promise<void> {
 /**
  * Relay work whose record a reorg took off the chain goes back to the relayer, so that it is recorded
  * again, once:
- * - the relayer's own transactions mined above `ancestor` are pending again (their jobs `submitted`):
- *   the relayer finds them mined on the new branch, or re-broadcasts the same signed bytes (same
- *   nonce, same hash), never a second transaction;
+ * - the relayer's own transactions mined (or reverted) above `ancestor` are pending again, their jobs
+ *   `submitted`: the relayer finds them on the new branch, or re-broadcasts the same signed bytes
+ *   (same nonce, same hash), never a second transaction — and settles them from the new receipt;
  * - jobs marked done by an undone event someone else's transaction carried (or settled as "already
  *   done" by a reverted transaction of ours) are queued again: the relayer sends them itself, or
  *   settles them as already done if that transaction comes back first.
@@ -448,19 +448,19 @@ async function reopenRelayWork(tx: Tx, ancestor: number, undone: Array<{ name: s
   const reopened = await tx
     .update(relayTransactions)
     .set({ status: "pending", blockNumber: null, lastBroadcastAt: null })
-    .where(and(eq(relayTransactions.status, "mined"), gt(relayTransactions.blockNumber, ancestor)))
+    .where(and(inArray(relayTransactions.status, ["mined", "reverted"]), gt(relayTransactions.blockNumber, ancestor)))
     .returning({ id: relayTransactions.id });
   if (reopened.length > 0) {
     await tx
       .update(relayJobs)
-      .set({ status: "submitted", updatedAt: new Date() })
+      .set({ status: "submitted", error: null, updatedAt: new Date() })
       .where(
         and(
           inArray(
             relayJobs.transactionId,
             reopened.map((row) => row.id),
           ),
-          eq(relayJobs.status, "anchored"),
+          inArray(relayJobs.status, ["anchored", "failed"]),
         ),
       );
   }
