@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { HDNodeWallet } from "ethers";
 import { lotShares } from "../../api/db/lots.schema";
 import { fileDigest } from "../../sdk/hashing";
-import { launchBrowser, newContext, saveScreenshot, watchPageErrors } from "./helpers/browser";
+import { launchBrowser, newContext, saveScreenshot, textShowing, watchPageErrors } from "./helpers/browser";
 import { injectWallet } from "./helpers/injected-wallet";
 import { startProvenanceStack, type ProvenanceStack } from "./helpers/provenance-stack";
 
@@ -153,7 +153,9 @@ describe("lots page and bundle verification in the browser (injected wallets, re
       if (request.url().endsWith("/v1/rpc")) rpcCalls.push(request.url());
     });
     await reader.page.reload();
-    const { outcome, text } = await bundleVerdict(reader.page);
+    const { outcome } = await bundleVerdict(reader.page);
+    // The claims' names arrive after the verdict (one look-up per kind of claim).
+    const text = await textShowing(reader.page.locator(".bundle-verdict[data-outcome]"), ["« Diligence »"]);
     expect(outcome).to.equal("valid");
     expect(text).to.contain("Valable : origine et attestations vérifiées");
     expect(text).to.contain("Fondue au chocolat noir");

@@ -7,7 +7,7 @@ import { Wallet } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { evidencePdf } from "../../scripts/demo/evidence-pdf";
 import { freePort, root, startStack, stopStack, type Stack } from "./helpers/npm-start";
-import { launchBrowser, newContext, saveScreenshot, watchPageErrors } from "./helpers/browser";
+import { launchBrowser, newContext, saveScreenshot, textShowing, watchPageErrors } from "./helpers/browser";
 import { injectWallet } from "./helpers/injected-wallet";
 
 /** One line of `<data folder>/demo-accounts.json`, as `npm start -- --demo` writes it. */
@@ -300,7 +300,11 @@ describe("the whole stack (npm start --demo) in Chromium", function () {
     visitorPage = await context.newPage();
     visitorErrors = watchPageErrors(visitorPage);
     await visitorPage.goto(fondueShareUrl);
-    const { outcome, text } = await bundleVerdict(visitorPage);
+    const { outcome } = await bundleVerdict(visitorPage);
+    // The claims' names arrive after the verdict (one look-up per kind of claim).
+    const text = await textShowing(visitorPage.locator(".bundle-verdict[data-outcome]"), [
+      "« Achat de cacao équitable »",
+    ]);
     expect(outcome).to.equal("valid");
     expect(text).to.contain("Valable : origine et attestations vérifiées");
     expect(text).to.contain("Fondue au chocolat au lait");

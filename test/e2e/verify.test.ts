@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 import { fileDigest, randomBytes32 } from "../../sdk/hashing";
-import { expectFocus, launchBrowser, newContext, saveScreenshot, watchPageErrors } from "./helpers/browser";
+import {
+  expectFocus,
+  launchBrowser,
+  newContext,
+  saveScreenshot,
+  textShowing,
+  watchPageErrors,
+} from "./helpers/browser";
 import { startProvenanceStack, type ProvenanceStack } from "./helpers/provenance-stack";
 
 // The verify page against the real stack: anvil + contracts + the API on PGlite serving web/dist.
@@ -67,11 +74,14 @@ describe("verify page (real API, anvil, Chromium)", function () {
       mimeType: "application/pdf",
       buffer: certificate,
     });
-    const { outcome, text } = await verdictOf(page);
+    const { outcome } = await verdictOf(page);
     expect(outcome).to.equal("valid");
+    // The recording date is read from the chain's block through the API's read-only proxy; the claim's name from
+    // the API: both land after the verdict.
+    const recordedOn = /enregistré le \d{1,2} \S+ \d{4} par le fournisseur 0x/;
+    const text = await textShowing(page.locator(".verdict[data-outcome]"), [recordedOn, "Diligence"]);
     expect(text).to.contain("Valable");
-    // The recording date is read from the chain's block through the API's read-only proxy.
-    await page.getByText(/enregistré le \d{1,2} \S+ \d{4} par le fournisseur 0x/).waitFor();
+    expect(text).to.match(recordedOn);
     expect(text).to.contain("Diligence");
     expect(text).to.match(/valable (jusqu’au|sans date de fin)/);
     expect(text).to.contain("certificat.pdf");

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 
 /** Debian's Chromium (playwright-core downloads no browser of its own). */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -71,4 +71,22 @@ export async function expectFocus(page: Page, selector: string, timeout = 5_000)
   if (landed) return;
   const holder = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 160) ?? "nothing");
   throw new Error(`expected the focus on ${selector}, it is on ${holder}`);
+}
+
+/**
+ * The text of `locator` once every one of `parts` shows in it. A verdict shows at once; the claims' names, the
+ * organisations' names and the recording dates arrive with their own look-ups a moment later: read the text after
+ * them, never once at first sight. Fails with the text it last saw.
+ */
+export async function textShowing(locator: Locator, parts: Array<string | RegExp>, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = await locator.innerText();
+    const missing = parts.filter((part) => (typeof part === "string" ? !text.includes(part) : !part.test(text)));
+    if (missing.length === 0) return text;
+    if (Date.now() > deadline) {
+      throw new Error(`expected ${missing.map(String).join(", ")} in the text, which reads: ${text.slice(0, 600)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
