@@ -176,7 +176,8 @@ function SignedInLots({ session, root }: { session: SignedInSession; root: strin
       .catch(() => undefined);
   }, [root, organisation.id]);
 
-  const choices = parentChoices(lots ?? [], mergeImported(importedAnywhere, imported));
+  // Offered once the own lots are known: what is left of a parent counts what they already took from it.
+  const choices = lots === null ? null : parentChoices(lots, mergeImported(importedAnywhere, imported));
   return (
     <Layout page="lots" title="lots.title" root={root}>
       <p class="lots-intro">{t("lots.intro", { kind: t(`signin.kind.${organisation.kind}`) })}</p>
@@ -465,7 +466,8 @@ function LotFields({
   onChange: (form: LotForm) => void;
   errors: LotFormError[];
   locked: boolean;
-  choices: ParentChoice[];
+  /** null while the lots are loading. */
+  choices: ParentChoice[] | null;
   claims: { uid: string; schema: string }[];
   definitions: Record<string, unknown>;
 }) {
@@ -571,8 +573,9 @@ function LotFields({
         <p id={id("lot-parents-help")} class="hint">
           {t("lots.new.parentsHelp")}
         </p>
-        {choices.length === 0 && <p>{t("lots.new.noParents")}</p>}
-        {choices.map((choice) => {
+        {choices === null && <p role="status">{t("lots.new.parentsLoading")}</p>}
+        {choices?.length === 0 && <p>{t("lots.new.noParents")}</p>}
+        {(choices ?? []).map((choice) => {
           const ticked = Object.prototype.hasOwnProperty.call(form.parents, choice.lotId);
           const parentId = id(`parent-${choice.lotId.slice(2, 14)}`);
           return (
@@ -686,14 +689,14 @@ function NewLotForm({
   claims,
   definitions,
   onRecorded,
-}: LotFormContext & { choices: ParentChoice[]; onRecorded: () => void }) {
+}: LotFormContext & { choices: ParentChoice[] | null; onRecorded: () => void }) {
   const { t } = useI18n();
   const [form, setForm] = useState<LotForm>(emptyLotForm);
   const [errors, setErrors] = useState<LotFormError[]>([]);
   const signing = useLotSigning(root, session, onRecorded);
 
   async function submit() {
-    const request = lotRequestOf(form, choices);
+    const request = lotRequestOf(form, choices ?? []);
     if (!request.ok) return setErrors(request.errors);
     setErrors([]);
     if (await signing.sign("v1/lots/prepare", request.body)) setForm(emptyLotForm);
