@@ -174,6 +174,12 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stopAll("Ctrl-C"));
   process.once("SIGTERM", () => void stopAll("SIGTERM"));
+  // Stopped along with whatever started it: when that process is gone (`npm start` killed with -9, a wrapper shell
+  // that does not pass SIGTERM on), nothing may keep running on its own, holding the ports and the data folder.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stopAll("the process that started it is gone");
+  }, 500).unref();
 
   try {
     const ports: Record<string, number> = {

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -9,7 +8,7 @@ import { claimDigest, newSalt } from "../../sdk/hashing";
 import { deployFederation, RELAYER_ACCOUNT, startAnvil, type AnvilNode, type Federation } from "../api/helpers/chain";
 import { signTyped } from "../api/helpers/signing";
 import type { TypedData } from "../../sdk/eip712";
-import { freePort, root, startStack, stopStack, type Stack } from "./helpers/npm-start";
+import { freePort, listening, root, startStack, stopStack, type Stack } from "./helpers/npm-start";
 
 async function json(url: string, init?: { method: string; body: unknown }): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
@@ -29,14 +28,6 @@ async function eventually<T>(check: () => Promise<T | undefined | false>, what: 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("error", () => resolve(false));
-  });
 }
 
 describe("npm start against an external chain (RPC_URL + DEPLOYMENT)", function () {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
 import { freePort } from "../../api/helpers/chain";
 
@@ -13,9 +14,19 @@ export interface Stack {
   exited: Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry point with its own data folder and ports; resolves once it printed "ready". */
-export async function startStack(env: NodeJS.ProcessEnv, args: string[]): Promise<Stack> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start/start.ts"), ...args], {
+/**
+ * Runs `npm start`'s entry point with its own data folder and ports; resolves once it printed "ready". With
+ * `throughNpm`, runs `npm start` itself, as a user does (the child is then npm).
+ */
+export async function startStack(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  options: { throughNpm?: boolean } = {},
+): Promise<Stack> {
+  const [command, commandArgs] = options.throughNpm
+    ? ["npm", ["start", "--silent", "--", ...args]]
+    : [process.execPath, ["--import", "tsx", path.join(root, "scripts/start/start.ts"), ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: root,
     env: { ...process.env, ...env, CI: "true" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -42,4 +53,13 @@ export async function stopStack(stack: Stack): Promise<{ code: number | null; ms
   stack.process.kill("SIGTERM");
   const code = await stack.exited;
   return { code, ms: Date.now() - started };
+}
+
+/** Whether something accepts connections on this loopback port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
 }
