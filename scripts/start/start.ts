@@ -49,12 +49,42 @@ async function waitForTcp(port: number, timeoutMs = 120_000): Promise<void> {
   throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
 }
 
+/** A service to start, once the service named by `after` (if any) is up. */
+type StartSpec = ServiceSpec & { after?: string };
+
+/**
+ * Starts the services together, each once the one it comes `after` is up (the others do not wait for one another:
+ * each is a Node process loading its own code); `onUp` is told of each as it comes up. Resolves with the first
+ * service that failed to start, if any, once every start has settled.
+ */
+async function startServices(
+  supervisor: Supervisor,
+  specs: StartSpec[],
+  onUp: (name: string) => void,
+): Promise<{ name: string; error: unknown } | undefined> {
+  const starts = new Map<string, Promise<void>>();
+  for (const spec of specs) {
+    starts.set(
+      spec.name,
+      (async () => {
+        if (spec.after) await starts.get(spec.after);
+        await supervisor.start(spec);
+        onUp(spec.name);
+      })(),
+    );
+  }
+  const results = await Promise.allSettled(starts.values());
+  const index = results.findIndex((result) => result.status === "rejected");
+  if (index < 0) return undefined;
+  return { name: specs[index]!.name, error: (results[index] as PromiseRejectedResult).reason };
+}
+
 function serviceSpecs(
   options: StartOptions,
   rpcUrl: string,
   deploymentFile: string,
   telemetry: { configFile: string; simulatorArgs: string[] },
-): ServiceSpec[] {
+): StartSpec[] {
   const common = {
     DATA_DIR: options.dataDir,
     LOG_LEVEL: options.logLevel,
@@ -89,6 +119,8 @@ function serviceSpecs(
     },
     {
       name: "telemetry",
+      // Its first connection goes to the simulator: started once that answers (no retry noise at start).
+      after: "simulator",
       ...tsEntry("telemetry/server.ts"),
       env: {
         ...common,
@@ -237,16 +269,13 @@ async function main(): Promise<void> {
 
     const specs = serviceSpecs(options, rpcUrl, deploymentFile, telemetry);
     let up = 0;
-    try {
-      for (const spec of specs) {
-        await supervisor.start(spec);
-        up += 1;
-        say(`${up}/${specs.length} services up (${spec.name})`);
-      }
-    } catch (error) {
-      const failed = specs[up]?.name ?? "";
-      for (const line of recent.get(failed) ?? []) console.log(`${failed.padEnd(9)} │ ${line}`);
-      throw error;
+    const failed = await startServices(supervisor, specs, (name) => {
+      up += 1;
+      say(`${up}/${specs.length} services up (${name})`);
+    });
+    if (failed) {
+      for (const line of recent.get(failed.name) ?? []) console.log(`${failed.name.padEnd(9)} │ ${line}`);
+      throw failed.error;
     }
 
     let accounts: DemoAccount[] | undefined;
