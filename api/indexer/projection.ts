@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { ORG_KIND_NAMES, ATTESTATION_POLICY_NAMES, enumName } from "../../sdk/status";
 import { SIGNED_BATCH_JOB } from "../batches/signed-batch.job";
+import { requeueJobs } from "../relayer/requeue";
 import type { ApiDatabase } from "../db/database";
 import {
   accreditations,
@@ -474,28 +475,19 @@ async function reopenRelayWork(tx: Tx, ancestor: number, undone: Array<{ name: s
   ].filter((condition) => condition !== undefined);
   if (recordedBy.length === 0) return;
   const stale = await tx
-    .select({ id: relayJobs.id, batchRoot: relayJobs.batchRoot, sent: relayTransactions.status })
+    .select({ id: relayJobs.id, sent: relayTransactions.status })
     .from(relayJobs)
     .leftJoin(relayTransactions, eq(relayTransactions.id, relayJobs.transactionId))
     .where(and(eq(relayJobs.status, "anchored"), or(...recordedBy)));
   const waiting = stale.filter((job) => job.sent === "pending").map((job) => job.id);
-  const again = stale.filter((job) => job.sent !== "pending");
   if (waiting.length > 0) {
     await tx
       .update(relayJobs)
       .set({ status: "submitted", updatedAt: new Date() })
       .where(inArray(relayJobs.id, waiting));
   }
-  if (again.length === 0) return;
-  const oldRoots = [...new Set(again.flatMap((job) => (job.batchRoot ? [job.batchRoot] : [])))];
-  if (oldRoots.length > 0) await tx.delete(leaves).where(inArray(leaves.root, oldRoots));
-  await tx
-    .update(relayJobs)
-    .set({ status: "queued", transactionId: null, batchRoot: null, updatedAt: new Date() })
-    .where(
-      inArray(
-        relayJobs.id,
-        again.map((job) => job.id),
-      ),
-    );
+  await requeueJobs(
+    tx,
+    stale.filter((job) => job.sent !== "pending").map((job) => job.id),
+  );
 }

@@ -7,6 +7,7 @@ import type { Chain } from "../chain/chain";
 import type { ApiDatabase } from "../db/database";
 import { leaves, relayJobs, relayTransactions } from "../db/schema";
 import { decodeRevert } from "./contract-errors";
+import { requeueJobs } from "./requeue";
 import { defaultJobKinds, type ChainCall, type JobKind, type LeafRow, type RelayJob } from "./job-kinds";
 
 /** Relayer settings. */
@@ -270,20 +271,7 @@ export function createRelayer(options: RelayerOptions) {
   async function requeue(ids: number[]) {
     if (ids.length === 0) return;
     maybeQueued = true;
-    await db.transaction(async (tx) => {
-      await tx
-        .delete(leaves)
-        .where(
-          inArray(
-            leaves.root,
-            tx.select({ root: relayJobs.batchRoot }).from(relayJobs).where(inArray(relayJobs.id, ids)) as never,
-          ),
-        );
-      await tx
-        .update(relayJobs)
-        .set({ status: "queued", transactionId: null, batchRoot: null, updatedAt: new Date() })
-        .where(inArray(relayJobs.id, ids));
-    });
+    await db.transaction((tx) => requeueJobs(tx, ids));
   }
 
   /** Sends what is due; resolves true when jobs were queued (some may still wait for a fuller batch or budget). */
