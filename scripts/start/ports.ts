@@ -9,6 +9,17 @@ export function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
   });
 }
 
+/** Resolves true when something accepts connections on `host:port`. */
+export function isListening(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 /** Returns a clear message for each port already taken, naming the variable that sets it. */
 export async function takenPorts(ports: Record<string, number>): Promise<string[]> {
   const problems: string[] = [];

@@ -5,7 +5,6 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import readline from "node:readline/promises";
 import { chainErrorMessage } from "../../sdk/chain";
@@ -15,7 +14,7 @@ import { startChainNode, type ChainNode } from "./chain-node";
 import { ensureLocalDeployment, externalDeployment, LOCAL_ACCOUNTS } from "./deployment";
 import { prepareLocalTelemetry } from "./local-telemetry";
 import { loadStartOptions, type StartOptions } from "./options";
-import { takenPorts } from "./ports";
+import { isListening, takenPorts } from "./ports";
 import { Supervisor, waitForHttp, type ServiceSpec } from "./supervisor";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -36,14 +35,7 @@ function buildIfMissing(what: string, marker: string, script: string): void {
 async function waitForTcp(port: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ port, host: "127.0.0.1" }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
+    if (await isListening(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);

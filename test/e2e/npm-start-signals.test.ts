@@ -57,7 +57,7 @@ describe("npm start, stopped through npm (SIGTERM, kill -9)", function () {
     const started = Date.now();
     stack.process.kill(signal);
     for (;;) {
-      const open = (await Promise.all(ports.map(listening))).some(Boolean);
+      const open = (await Promise.all(ports.map((port) => listening(port)))).some(Boolean);
       if (!alive(pid) && !open) return Date.now() - started;
       if (Date.now() - started > 30_000) {
         throw new Error(`still running 30 s after ${signal}: supervisor ${alive(pid) ? "alive" : "gone"}, ports open`);

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { freePort } from "../../api/helpers/chain";
 
 export { freePort };
+/** Whether something accepts connections on this loopback port. */
+export { isListening as listening } from "../../../scripts/start/ports";
 
 /** The repository root. */
 export const root = path.resolve(__dirname, "..", "..", "..");
@@ -53,13 +54,4 @@ export async function stopStack(stack: Stack): Promise<{ code: number | null; ms
   stack.process.kill("SIGTERM");
   const code = await stack.exited;
   return { code, ms: Date.now() - started };
-}
-
-/** Whether something accepts connections on this loopback port. */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("error", () => resolve(false));
-  });
 }

@@ -33,9 +33,9 @@ export function isBusy(state: ContractActionState): boolean {
 
 /**
  * One change's life: simulated first, then sent from the wallet and followed until recorded, then `settled()` waits
- * until the API shows it (false: recorded, but the API did not show it in time — the page says so). With `prepareFor` (the governors' account), the account may not send it itself: the call is
- * checked as that account and prepared for the governors' multisig instead, unless the chain would refuse it for
- * another reason than permission. `refusalOf` reads revert data; it must answer "notAllowed" for a missing permission.
+ * until the API shows it (false: recorded, but the API did not show it in time — the page says so). With
+ * `prepareFor` (the governors' account), the account may not send it itself: the call is checked as that account and
+ * prepared for the governors' multisig instead, unless the chain would refuse it for another reason than permission. `refusalOf` reads revert data; it must answer "notAllowed" for a missing permission.
  */
 export function useContractAction<Refusal extends string>(
   actor: ContractActor | null,
